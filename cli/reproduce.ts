@@ -15,10 +15,10 @@ import { parameterCount } from "../models/config.ts";
 import { generateReport } from "../reports/mod.ts";
 import { probeWebGpu, selectBackend } from "../train/backend.ts";
 import { estimateRuns } from "../train/estimate.ts";
-import { type DataChoice, datasetName, planRuns, type RunJob } from "../train/plan.ts";
+import { type DataChoice, datasetName, plannedDifferences, planRuns, type RunJob } from "../train/plan.ts";
 import { PROFILES, trainingForGrid } from "../train/profiles.ts";
 import type { ProfileName } from "../train/records.ts";
-import { isRunFinished, readEpochRecords } from "../train/run_directory.ts";
+import { isRunFinished, readEpochRecords, readRunConfig } from "../train/run_directory.ts";
 import { formatResultTable } from "../train/result_table.ts";
 import { parseReproduceArgs, REPRODUCE_HELP, type ReproduceArgs, UsageError } from "./reproduce_args.ts";
 import type { TrainJob } from "./train_run.ts";
@@ -82,6 +82,12 @@ export async function resolveProfileAndData(args: ReproduceArgs, env = Deno.env)
     data = { kind: "coco", root: coco, name: "coco", synthetic };
   } else {
     const root = resolve(source);
+    const rootStat = await Deno.stat(root).catch(() => null);
+    if (!rootStat?.isDirectory) {
+      throw new UsageError(
+        `Data folder ${root} not found; --data needs a folder with train/ and test/ folders of images`,
+      );
+    }
     for (const split of ["train", "test"]) {
       const stat = await Deno.stat(join(root, split)).catch(() => null);
       if (!stat?.isDirectory) {
@@ -170,6 +176,18 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   for (const [index, job] of jobs.entries()) {
     const label = `[${index + 1}/${jobs.length}] ${job.runName} seed ${job.seed}`;
+    const stored = await readRunConfig(job.runDir);
+    const differences = stored ? plannedDifferences(stored, job) : [];
+    if (differences.length > 0) {
+      console.error(
+        `${label}: error: run directory ${job.runDir} holds another configuration (${
+          differences.join("; ")
+        }); ` +
+          `pass another --runs folder or delete that directory`,
+      );
+      failed.push(job.runDir);
+      continue;
+    }
     if (await isRunFinished(job.runDir)) {
       console.log(`${label}: finished earlier, skipped`);
       continue;
@@ -186,13 +204,16 @@ async function main(argv: string[]): Promise<number> {
   console.log(formatResultTable(results));
 
   if (args.report) {
+    // Reconstructions in the report run the models, so a backend must be active here too.
+    await selectBackend(args.backend);
     const report = await generateReport({ runsDir: resolve(args.runsDir) });
     console.log(`report written to ${report.path}`);
   }
 
   if (failed.length > 0) {
     console.error(
-      `error: ${failed.length} run(s) failed: ${failed.join(", ")}; rerun the same command to resume them`,
+      `error: ${failed.length} run(s) failed: ${failed.join(", ")}; fix the errors printed above, ` +
+        `then rerun the same command (finished runs are skipped, interrupted ones resume)`,
     );
     return 1;
   }

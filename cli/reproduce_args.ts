@@ -158,7 +158,9 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}; run with --help for the list of options`);
+    // node:util's messages can run over several lines; the first says what is wrong.
+    const message = (error as Error).message.split("\n")[0].replace(/\.$/, "");
+    throw new UsageError(`${message}; run with --help for the list of options`);
   }
   const flags = parsed.values;
 

@@ -255,9 +255,11 @@ Deno.test("openImageCache names a folder without images", async () => {
 
     const textOnly = join(root, "text-only");
     await Deno.mkdir(textOnly);
-    await Deno.writeTextFile(join(textOnly, "readme.png"), "hello");
+    await Deno.writeTextFile(join(textOnly, "readme.txt"), "hello");
+    await Deno.writeTextFile(join(textOnly, "fake.png"), "hello");
     await assert.rejects(openImageCache(options({ folder: textOnly })), (error: Error) => {
       assert.ok(error.message.includes(textOnly), error.message);
+      assert.match(error.message, /1 undecodable/);
       assert.match(error.message, /1 without PNG or JPEG magic bytes/);
       return true;
     });
@@ -299,4 +301,16 @@ Deno.test("cacheFilePath separates folders, sides and limits", () => {
   assert.notEqual(cacheFilePath("/c", "coco-train", "/data/a/train", 64, null), base);
   assert.match(cacheFilePath("/c", "coco-train", "/data/a/train", 48, 100), /-48px-first100-/);
   assert.match(cacheFilePath("/c", "my data/train", "/x", 48, null), /\/my_data_train-48px-/);
+});
+
+Deno.test("openImageCache reports a text file named like an image", async () => {
+  await withFixture(async ({ folder, options, warnings }) => {
+    await Deno.writeTextFile(join(folder, "bad.jpg"), "not a picture");
+    const cache = await openImageCache(options());
+    cache.close();
+
+    assert.ok(cache.metadata.skipped.some((file) => file.path === "bad.jpg"));
+    assert.ok(!cache.metadata.ignored.includes("bad.jpg"));
+    assert.ok(warnings.some((line) => line.includes("bad.jpg") && line.includes("not PNG or JPEG")));
+  });
 });

@@ -36,6 +36,8 @@ async function readMagic(path: string): Promise<Uint8Array> {
   return head.subarray(0, filled);
 }
 
+const IMAGE_EXTENSION = /\.(jpe?g|jpe|png)$/i;
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -45,7 +47,18 @@ async function prepare(request: WorkerRequest): Promise<WorkerReply> {
   let bytes: Uint8Array;
   try {
     // Check the magic bytes first, so large files that are not images are never read whole.
-    if (detectImageFormat(await readMagic(path)) === null) return { id, status: "not-image" };
+    if (detectImageFormat(await readMagic(path)) === null) {
+      // A file named like an image but holding something else is a broken image to report;
+      // any other file (notes, metadata) is not an image at all.
+      if (IMAGE_EXTENSION.test(path)) {
+        return {
+          id,
+          status: "failed",
+          reason: `Cannot decode ${path}: it is named like an image but is not PNG or JPEG`,
+        };
+      }
+      return { id, status: "not-image" };
+    }
     bytes = await Deno.readFile(path);
   } catch (error) {
     return { id, status: "failed", reason: `Cannot read ${path}: ${errorText(error)}` };

@@ -6,7 +6,8 @@
  */
 import { basename, join, resolve } from "node:path";
 import { type ModelConfig, modelConfig, runName } from "../models/config.ts";
-import { type ProfileName, runDirectoryName, type TrainingOptions } from "./records.ts";
+import { type ProfileName, type RunConfig, runDirectoryName, type TrainingOptions } from "./records.ts";
+import { identityDifferences } from "./run_directory.ts";
 
 /** Where a run's images come from. */
 export interface DataChoice {
@@ -91,4 +92,23 @@ export function planRuns(options: PlanOptions): RunJob[] {
     }
   }
   return jobs;
+}
+
+/**
+ * Lists the differences between a run directory's stored configuration and the planned
+ * `job`, over the fields known before the data is opened: names, seed, profile, model,
+ * hyperparameters and the data source. Image counts are compared later, by the run itself.
+ */
+export function plannedDifferences(stored: RunConfig, job: RunJob): string[] {
+  const planned: RunConfig = {
+    ...stored,
+    runName: job.runName,
+    modelId: job.modelId,
+    seed: job.seed,
+    profile: job.profile,
+    model: job.model,
+    training: job.training,
+    dataset: { ...stored.dataset, name: job.data.name, kind: job.data.kind, root: job.data.root },
+  };
+  return identityDifferences(stored, planned);
 }

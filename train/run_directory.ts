@@ -96,7 +96,10 @@ export async function readEpochRecords(runDir: string): Promise<EpochRecord[]> {
     return JSON.parse(await Deno.readTextFile(path)) as EpochRecord[];
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
-    throw new SyntaxError(`Metrics file ${path} is not valid JSON (${(error as Error).message})`);
+    throw new SyntaxError(
+      `Metrics file ${path} is not valid JSON (${(error as Error).message}); delete it, ` +
+        `and the next run of the same command rebuilds it from the checkpoint`,
+    );
   }
 }
 
