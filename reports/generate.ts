@@ -61,9 +61,6 @@ export interface ReportResult {
   passesCheck: boolean;
 }
 
-/** Folder searched for `bench*.json` when no bench file is given, relative to the working directory. */
-export const DEFAULT_BENCH_FOLDER = "out";
-
 /**
  * Reads the runs of `options.runsDir` and writes one report per profile and dataset
  * into `options.outDir`. Throws when the runs folder is missing or contains no runs,
@@ -200,7 +197,7 @@ async function reconstruct(
 }
 
 async function loadCost(options: ResolvedReportOptions): Promise<CostInput> {
-  const path = options.benchFile ?? await findNewestBench(DEFAULT_BENCH_FOLDER);
+  const path = options.benchFile ?? await findNewestBench(options.benchFolder);
   if (!path) return null;
   const bench = await readBench(path);
   options.log(`report: cost from ${path}`);

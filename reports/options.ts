@@ -18,6 +18,8 @@ export interface ReportOptions {
   minCells?: number;
   /** Bench JSON for the cost section, or null for the newest `out/bench*.json` if any. @default null */
   benchFile?: string | null;
+  /** Folder searched for the newest `bench*.json` when `benchFile` is null. @default "out" */
+  benchFolder?: string;
   /** Test images shown per grid in the reconstructions; 0 leaves them out. @default 2 */
   reconstructionImages?: number;
   /**
@@ -33,6 +35,9 @@ export interface ReportOptions {
 
 /** {@linkcode ReportOptions} with every default filled in, except `sources` (resolved when needed). */
 export type ResolvedReportOptions = Required<Omit<ReportOptions, "sources">> & Pick<ReportOptions, "sources">;
+
+/** Folder searched for bench JSON by default, relative to the working directory. */
+export const DEFAULT_BENCH_FOLDER = "out";
 
 /** Default tolerance in percentage points. */
 export const DEFAULT_TOLERANCE = 3;
@@ -51,6 +56,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
     tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
     minCells: options.minCells ?? STUDY_CELL_COUNT,
     benchFile: options.benchFile ?? null,
+    benchFolder: options.benchFolder ?? DEFAULT_BENCH_FOLDER,
     reconstructionImages: options.reconstructionImages ?? DEFAULT_RECONSTRUCTION_IMAGES,
     sources: options.sources,
     date: options.date ?? new Date(),
