@@ -146,6 +146,23 @@ export function checkpointTensors(model: JigsawModel, optimizer: Adam): Map<stri
   return tensors;
 }
 
+/** Reads back one batch's loss and predicted offsets (the only sync of a step), tallies and disposes them. */
+async function tallyBatch(
+  tally: AccuracyTally,
+  loss: tf.Scalar,
+  predicted: tf.Tensor2D,
+  offsets: Int32Array,
+): Promise<void> {
+  try {
+    const [lossValue, predictedValues] = await Promise.all([loss.data(), predicted.data()]);
+    tally.addLoss(lossValue[0]);
+    tally.add(predictedValues as Int32Array, offsets);
+  } finally {
+    loss.dispose();
+    predicted.dispose();
+  }
+}
+
 interface PassResult {
   loss: number;
   accuracies: Accuracies;
@@ -190,14 +207,7 @@ async function trainEpoch(
       );
       return [result.loss, predictOffsets(result.logits)];
     });
-    try {
-      const [lossValue, predictedValues] = await Promise.all([loss.data(), predicted.data()]);
-      tally.addLoss(lossValue[0]);
-      tally.add(predictedValues as Int32Array, batch.offsets);
-    } finally {
-      loss.dispose();
-      predicted.dispose();
-    }
+    await tallyBatch(tally, loss, predicted, batch.offsets);
 
     progress?.update(
       b + 1,
@@ -238,14 +248,7 @@ export async function evaluate(
       const last = logits[logits.length - 1];
       return [fisherYatesLoss(last, offsetsTensor), predictOffsets(last)];
     });
-    try {
-      const [lossValue, predictedValues] = await Promise.all([loss.data(), predicted.data()]);
-      tally.addLoss(lossValue[0]);
-      tally.add(predictedValues as Int32Array, batch.offsets);
-    } finally {
-      loss.dispose();
-      predicted.dispose();
-    }
+    await tallyBatch(tally, loss, predicted, batch.offsets);
     progress?.update(b + 1);
   }
 
