@@ -180,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
     const differences = stored ? plannedDifferences(stored, job) : [];
     if (differences.length > 0) {
       console.error(
-        `${label}: error: run directory ${job.runDir} holds another configuration (${
+        `${label}: error: run directory ${job.runDir} contains another configuration (${
           differences.join("; ")
         }); ` +
           `pass another --runs folder or delete that directory`,

@@ -158,7 +158,7 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
       },
     });
   } catch (error) {
-    // node:util's messages can run over several lines; the first says what is wrong.
+    // node:util's messages can run over several lines, and the first names the problem.
     const message = (error as Error).message.split("\n")[0].replace(/\.$/, "");
     throw new UsageError(`${message}; run with --help for the list of options`);
   }
@@ -179,7 +179,8 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
   // 0 means "the whole split", which the records store as null.
   const imageLimit = (flag: string, text: string | undefined) => {
     const value = integer(flag, text, 0);
-    return value === undefined ? undefined : value === 0 ? null : value;
+    if (value === 0) return null;
+    return value;
   };
   const training: Partial<TrainingOptions> = {
     epochs: integer("epochs", flags.epochs, 1),

@@ -13,14 +13,14 @@ import { join, resolve } from "node:path";
 import { openDataset } from "../data/dataset.ts";
 import { parameterCount } from "../models/config.ts";
 import { type BackendChoice, selectBackend } from "../train/backend.ts";
-import type { RunJob } from "../train/plan.ts";
+import { jobSettings, type RunJob } from "../train/plan.ts";
 import type { RunConfig } from "../train/records.ts";
 import { prepareRunDirectory } from "../train/run_directory.ts";
 import { trainRun } from "../train/trainer.ts";
 import { verifyBackendOnce } from "../train/verify_backend.ts";
 import { projectVersions } from "../train/versions.ts";
 
-/** What `reproduce` hands to each training process. */
+/** Input of one training process, as `reproduce` passes it. */
 export interface TrainJob {
   job: RunJob;
   backend: BackendChoice;
@@ -48,12 +48,7 @@ export async function runTrainJob(trainJob: TrainJob, log: (line: string) => voi
   });
 
   const config: RunConfig = {
-    runName: job.runName,
-    modelId: job.modelId,
-    seed: job.seed,
-    profile: job.profile,
-    model: job.model,
-    training: job.training,
+    ...jobSettings(job),
     dataset: { ...dataset.info, name: job.data.name },
     backend: backend.info,
     versions: await projectVersions(),

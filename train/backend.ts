@@ -17,7 +17,7 @@ export const BACKEND_CHOICES = ["auto", "webgpu", "wasm", "cpu"] as const;
 /** A backend name accepted by `--backend`. */
 export type BackendChoice = typeof BACKEND_CHOICES[number];
 
-/** What {@linkcode selectBackend} started, and why. */
+/** Result of {@linkcode selectBackend}: the backend started and the reason. */
 export interface BackendSelection {
   /** The backend in use. */
   info: BackendInfo;
@@ -36,7 +36,7 @@ export interface AdapterProbe {
   description: string | null;
   /** Whether it is a software rasteriser. */
   isSoftware: boolean;
-  /** Why no adapter is available, when none is. */
+  /** Reason no adapter is available, or null when one is. */
   failure: string | null;
 }
 
@@ -61,8 +61,8 @@ export async function probeWebGpu(): Promise<AdapterProbe> {
 }
 
 /**
- * Starts the requested backend and returns what runs. `auto` takes WebGPU on a hardware
- * adapter, else WASM, else CPU, and says why; an explicit choice that cannot start throws.
+ * Starts the requested backend and returns it. `auto` takes WebGPU on a hardware adapter,
+ * else WASM, else CPU, and reports the reason. An explicit choice that cannot start throws.
  */
 export async function selectBackend(choice: BackendChoice): Promise<BackendSelection> {
   // PROD skips tfjs debug checks and its "install tfjs-node" banner, which does not apply to Deno.

@@ -94,6 +94,14 @@ export function planRuns(options: PlanOptions): RunJob[] {
   return jobs;
 }
 
+/** Returns the fields of a run's `config.json` that come from its job alone. */
+export function jobSettings(
+  job: RunJob,
+): Pick<RunConfig, "runName" | "modelId" | "seed" | "profile" | "model" | "training"> {
+  const { runName, modelId, seed, profile, model, training } = job;
+  return { runName, modelId, seed, profile, model, training };
+}
+
 /**
  * Lists the differences between a run directory's stored configuration and the planned
  * `job`, over the fields known before the data is opened: names, seed, profile, model,
@@ -102,12 +110,7 @@ export function planRuns(options: PlanOptions): RunJob[] {
 export function plannedDifferences(stored: RunConfig, job: RunJob): string[] {
   const planned: RunConfig = {
     ...stored,
-    runName: job.runName,
-    modelId: job.modelId,
-    seed: job.seed,
-    profile: job.profile,
-    model: job.model,
-    training: job.training,
+    ...jobSettings(job),
     dataset: { ...stored.dataset, name: job.data.name, kind: job.data.kind, root: job.data.root },
   };
   return identityDifferences(stored, planned);

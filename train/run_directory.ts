@@ -108,7 +108,7 @@ export async function writeEpochRecords(runDir: string, records: EpochRecord[]):
   await writeJsonAtomic(join(runDir, METRICS_FILE), records);
 }
 
-/** Whether a run directory already holds every epoch of its configuration. */
+/** Returns whether a run directory already contains every epoch of its configuration. */
 export async function isRunFinished(runDir: string): Promise<boolean> {
   const config = await readRunConfig(runDir);
   if (!config) return false;
@@ -117,7 +117,7 @@ export async function isRunFinished(runDir: string): Promise<boolean> {
 }
 
 /**
- * Creates `runDir` with `config.json`, or checks that an existing one holds the same
+ * Creates `runDir` with `config.json`, or checks that an existing one contains the same
  * configuration. Throws naming the differing fields otherwise, and never overwrites.
  */
 export async function prepareRunDirectory(runDir: string, config: RunConfig): Promise<void> {
@@ -126,7 +126,7 @@ export async function prepareRunDirectory(runDir: string, config: RunConfig): Pr
     const differences = identityDifferences(existing, config);
     if (differences.length > 0) {
       throw new Error(
-        `Run directory ${runDir} holds another configuration (${differences.join("; ")}); ` +
+        `Run directory ${runDir} contains another configuration (${differences.join("; ")}); ` +
           `pass another --runs folder or delete that directory`,
       );
     }
