@@ -345,7 +345,8 @@ export function formatRatioTable(ratios: readonly CostRatio[]): string {
   return markdownTable(header, rows, header.map((_, i) => i >= 2));
 }
 
-function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
+/** Formats rows as a Markdown table with padded columns, right-aligning the columns flagged in `rightAligned`. */
+export function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
     `| ${

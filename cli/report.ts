@@ -7,6 +7,7 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import {
   generateReport,
@@ -26,6 +27,8 @@ export async function main(args: readonly string[]): Promise<number> {
     console.error(`error: ${error.message}`);
     return 2;
   }
+  // PROD skips tfjs's debug checks and its "install tfjs-node" banner, which does not apply to Deno.
+  tf.env().set("PROD", true);
   if (command.help) {
     console.log(REPORT_HELP);
     return 0;

@@ -16,10 +16,11 @@ import { generateReport } from "../reports/mod.ts";
 import { probeWebGpu, selectBackend } from "../train/backend.ts";
 import { estimateRuns } from "../train/estimate.ts";
 import { type DataChoice, datasetName, plannedDifferences, planRuns, type RunJob } from "../train/plan.ts";
-import { PROFILES, trainingForGrid } from "../train/profiles.ts";
+import { PROFILES, trainingFor } from "../train/profiles.ts";
 import type { ProfileName } from "../train/records.ts";
-import { isRunFinished, readEpochRecords, readRunConfig } from "../train/run_directory.ts";
+import { hasTrainingState, readEpochRecords, readRunConfig } from "../train/run_directory.ts";
 import { formatResultTable } from "../train/result_table.ts";
+import { acquireSweepLock } from "../train/sweep_lock.ts";
 import { parseReproduceArgs, REPRODUCE_HELP, type ReproduceArgs, UsageError } from "./reproduce_args.ts";
 import type { TrainJob } from "./train_run.ts";
 
@@ -84,8 +85,9 @@ export async function resolveProfileAndData(args: ReproduceArgs, env = Deno.env)
     const root = resolve(source);
     const rootStat = await Deno.stat(root).catch(() => null);
     if (!rootStat?.isDirectory) {
+      const problem = rootStat ? "is not a folder" : "not found";
       throw new UsageError(
-        `Data folder ${root} not found; --data needs a folder with train/ and test/ folders of images`,
+        `Data folder ${root} ${problem}; --data needs a folder with train/ and test/ folders of images`,
       );
     }
     for (const split of ["train", "test"]) {
@@ -116,26 +118,90 @@ async function trainJobInChild(trainJob: TrainJob): Promise<boolean> {
   return status.success;
 }
 
+/** Where a planned run stands in its directory. */
+type RunState =
+  | { kind: "new" }
+  | { kind: "partial"; epochsDone: number }
+  | { kind: "finished" }
+  | { kind: "blocked"; reason: string };
+
+/**
+ * Reads a run directory and tells whether the run is new, partly trained, finished, or
+ * blocked by another configuration or an unreadable file. A directory that holds only the
+ * configuration of a run that failed before its first epoch counts as new: nothing is lost
+ * when it is replaced.
+ */
+export async function runState(job: RunJob): Promise<RunState> {
+  try {
+    const stored = await readRunConfig(job.runDir);
+    if (!stored) return { kind: "new" };
+
+    const differences = plannedDifferences(stored, job);
+    if (differences.length > 0) {
+      if (!(await hasTrainingState(job.runDir))) return { kind: "new" };
+      return {
+        kind: "blocked",
+        reason: `run directory ${job.runDir} contains another configuration (${differences.join("; ")}); ` +
+          "pass another --runs folder or delete that directory",
+      };
+    }
+
+    const epochsDone = Math.min((await readEpochRecords(job.runDir)).length, job.training.epochs);
+    if (epochsDone === job.training.epochs) return { kind: "finished" };
+    return epochsDone > 0 ? { kind: "partial", epochsDone } : { kind: "new" };
+  } catch (error) {
+    return { kind: "blocked", reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 async function printPlan(jobs: RunJob[], args: ReproduceArgs): Promise<void> {
   const backend = await selectBackend(args.backend);
   console.log(`${backend.message}; measuring a short calibration for the estimates…`);
   const estimates = await estimateRuns(jobs);
 
   let total = 0;
+  let finished = 0;
+  const blocked: string[] = [];
   console.log(
-    `${"run".padEnd(58)} ${"seed".padStart(4)} ${"parameters".padStart(10)} ${"estimate".padStart(9)}`,
+    `${"run".padEnd(58)} ${"seed".padStart(4)} ${"parameters".padStart(10)} ${"state".padEnd(16)} ${
+      "estimate".padStart(9)
+    }`,
   );
   for (const [index, job] of jobs.entries()) {
-    const seconds = estimates[index];
+    // Finished and partly trained runs count only the epochs still to train; blocked ones none.
+    const state = await runState(job);
+    const epochsDone = state.kind === "partial"
+      ? state.epochsDone
+      : state.kind === "new"
+      ? 0
+      : job.training.epochs;
+    const stateText = state.kind === "partial"
+      ? `${epochsDone}/${job.training.epochs} epochs done`
+      : state.kind;
+    if (state.kind === "finished") finished++;
+    if (state.kind === "blocked") blocked.push(`${job.runName} seed ${job.seed}: ${state.reason}`);
+
+    const seconds = estimates[index] * (1 - epochsDone / job.training.epochs);
     total += seconds;
     console.log(
       `${job.runName.padEnd(58)} ${String(job.seed).padStart(4)} ${
         parameterCount(job.model).toLocaleString("en-US").padStart(10)
-      } ` +
-        `${formatDuration(seconds).padStart(9)}`,
+      } ${stateText.padEnd(16)} ${formatDuration(seconds).padStart(9)}`,
     );
   }
-  console.log(`${jobs.length} runs, estimated ${formatDuration(total)} in all on ${backend.info.name}`);
+
+  const finishedText = finished > 0 ? ` (${finished} finished)` : "";
+  console.log(
+    `${plural(jobs.length, "run")}${finishedText}, estimated ${
+      formatDuration(total)
+    } to train on ${backend.info.name}`,
+  );
+  for (const line of blocked) console.error(`blocked: ${line}`);
+}
+
+/** Returns `1 run`, `2 runs` and so on. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Formats seconds as `42 s`, `12 min` or `3.5 h`. */
@@ -160,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
     grids: args.grids,
     seeds: Array.from({ length: args.seeds }, (_, i) => args.seed + i),
     profile: resolution.profile,
-    training: (grid) => ({ ...trainingForGrid(profile, grid), ...args.training }),
+    training: (model) => ({ ...trainingFor(profile, model.grid, model.architecture), ...args.training }),
     modelOverrides: args.modelOverrides,
     data: resolution.data,
     runsDir: resolve(args.runsDir),
@@ -171,24 +237,41 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  const lock = acquireSweepLock(resolve(args.runsDir));
+  if (lock.tookOverFrom !== null) {
+    console.log(`took over ${lock.path} from sweep pid ${lock.tookOverFrom}, which has ended`);
+  }
+  // Ctrl-C reaches the child too, which stops at once; the last complete epoch is on disk.
+  const onInterrupt = () => {
+    lock.release();
+    console.error(
+      "\ninterrupted: finished epochs are saved; rerun the same command to resume from the last one",
+    );
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    return await runSweep(jobs, args);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    lock.release();
+  }
+}
+
+/** Trains the runs one after another, then prints the result table and writes the report. */
+async function runSweep(jobs: RunJob[], args: ReproduceArgs): Promise<number> {
   const cacheDir = join(resolve(args.runsDir), ".cache");
   const failed: string[] = [];
   const started = performance.now();
   for (const [index, job] of jobs.entries()) {
     const label = `[${index + 1}/${jobs.length}] ${job.runName} seed ${job.seed}`;
-    const stored = await readRunConfig(job.runDir);
-    const differences = stored ? plannedDifferences(stored, job) : [];
-    if (differences.length > 0) {
-      console.error(
-        `${label}: error: run directory ${job.runDir} contains another configuration (${
-          differences.join("; ")
-        }); ` +
-          `pass another --runs folder or delete that directory`,
-      );
+    const state = await runState(job);
+    if (state.kind === "blocked") {
+      console.error(`${label}: error: ${state.reason}`);
       failed.push(job.runDir);
       continue;
     }
-    if (await isRunFinished(job.runDir)) {
+    if (state.kind === "finished") {
       console.log(`${label}: finished earlier, skipped`);
       continue;
     }
@@ -198,8 +281,12 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`sweep took ${formatDuration((performance.now() - started) / 1000)}`);
 
+  // A blocked run's records belong to another configuration, so the table leaves it empty.
   const results = await Promise.all(
-    jobs.map(async (job) => ({ job, records: await readEpochRecords(job.runDir) })),
+    jobs.map(async (job) => ({
+      job,
+      records: failed.includes(job.runDir) ? [] : await readEpochRecords(job.runDir).catch(() => []),
+    })),
   );
   console.log(formatResultTable(results));
 
@@ -212,7 +299,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (failed.length > 0) {
     console.error(
-      `error: ${failed.length} run(s) failed: ${failed.join(", ")}; fix the errors printed above, ` +
+      `error: ${plural(failed.length, "run")} failed: ${failed.join(", ")}; fix the errors printed above, ` +
         `then rerun the same command (finished runs are skipped, interrupted ones resume)`,
     );
     return 1;

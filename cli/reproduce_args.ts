@@ -98,7 +98,8 @@ function real(flag: string, text: string | undefined, min: number, max: number):
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-    throw new UsageError(`Invalid --${flag} "${text}": expected a number from ${min} to ${max}`);
+    const range = min === Number.MIN_VALUE ? `above 0 and at most ${max}` : `from ${min} to ${max}`;
+    throw new UsageError(`Invalid --${flag} "${text}": expected a number ${range}`);
   }
   return value;
 }
@@ -158,8 +159,17 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
       },
     });
   } catch (error) {
-    // node:util's messages can run over several lines, and the first names the problem.
+    // node:util's messages can run over several lines, and the first names the problem. It calls a
+    // value that starts with a dash, or a flag followed by another flag, "ambiguous".
     const message = (error as Error).message.split("\n")[0].replace(/\.$/, "");
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      const flag = ambiguous[1];
+      throw new UsageError(
+        `Missing value for ${flag}: the next argument starts with a dash; write ${flag}=VALUE ` +
+          `for a value that starts with one`,
+      );
+    }
     throw new UsageError(`${message}; run with --help for the list of options`);
   }
   const flags = parsed.values;
@@ -202,13 +212,20 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
     attentionDropout: real("attention-dropout", flags["attention-dropout"], 0, 0.99),
   };
   if (modelOverrides.tileSize !== undefined && modelOverrides.tileSize % 4 !== 0) {
-    throw new UsageError(`Invalid --tile-size ${modelOverrides.tileSize}: expected a multiple of 4`);
+    throw new UsageError(`Invalid --tile-size "${modelOverrides.tileSize}": expected a multiple of 4`);
+  }
+  const hidden = modelOverrides.hidden ?? 128;
+  if (modelOverrides.heads !== undefined && hidden % modelOverrides.heads !== 0) {
+    throw new UsageError(
+      `Invalid --heads "${modelOverrides.heads}": the hidden size ${hidden} must be a multiple of it, as with 8`,
+    );
   }
 
   return {
     profile: choice("profile", flags.profile!, ["auto", ...PROFILE_NAMES]),
-    models,
-    grids,
+    // A model or grid named twice is one run, not two.
+    models: [...new Set(models)],
+    grids: [...new Set(grids)],
     runsDir: flags.runs!,
     data: flags.data ?? null,
     backend: choice("backend", flags.backend!, BACKEND_CHOICES),

@@ -46,7 +46,9 @@ Deno.test("parseReproduceArgs rejects bad flags and values with the flag named",
     [["--epochs", "0"], /--epochs "0"/],
     [["--lr", "abc"], /--lr "abc"/],
     [["--backend", "cuda"], /--backend "cuda"/],
-    [["--tile-size", "18"], /--tile-size 18/],
+    [["--tile-size", "18"], /--tile-size "18"/],
+    [["--heads", "3"], /--heads "3".*128/],
+    [["--lr", "-1"], /Missing value for --lr.*--lr=VALUE/],
     [["--frobnicate"], /frobnicate.*--help/],
   ];
   for (const [argv, message] of cases) {
@@ -55,4 +57,11 @@ Deno.test("parseReproduceArgs rejects bad flags and values with the flag named",
       (error: Error) => error instanceof UsageError && message.test(error.message),
     );
   }
+});
+
+Deno.test("parseReproduceArgs keeps one run per repeated model or grid", () => {
+  const args = parseReproduceArgs(["--models", "eot-2,eot-2", "--grids", "2,3,2"]);
+
+  assert.deepEqual(args.models, ["eot-2"]);
+  assert.deepEqual(args.grids, [2, 3]);
 });

@@ -21,7 +21,7 @@ import { basename, join, resolve } from "node:path";
 import type { DatasetInfo } from "../train/records.ts";
 import type { Split } from "./batches.ts";
 import { type ImageCache, openImageCache } from "./cache.ts";
-import { renderSyntheticImage, type SyntheticSplit } from "./synthetic.ts";
+import { renderSyntheticImage, SYNTHETIC_GENERATOR, type SyntheticSplit } from "./synthetic.ts";
 
 export type { Split } from "./batches.ts";
 
@@ -167,6 +167,7 @@ export async function openDataset(options: DatasetOptions): Promise<Dataset> {
         trainImages: train.count,
         testImages: test.count,
         skipped: [],
+        generator: SYNTHETIC_GENERATOR,
       },
       train,
       test,

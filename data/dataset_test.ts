@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeRgbPng } from "./_test_images.ts";
 import { findCoco, openDataset } from "./dataset.ts";
-import { syntheticImage } from "./synthetic.ts";
+import { SYNTHETIC_GENERATOR, syntheticImage } from "./synthetic.ts";
 
 function fakeEnv(values: Record<string, string>) {
   return { get: (key: string) => values[key] };
@@ -41,6 +41,7 @@ Deno.test("openDataset renders the synthetic set", async () => {
       trainImages: 5,
       testImages: 3,
       skipped: [],
+      generator: SYNTHETIC_GENERATOR,
     });
     assert.equal(dataset.train.side, 32);
     const out = new Uint8Array(32 * 32 * 3);

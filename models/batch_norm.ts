@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { scalarConstant } from "./constants.ts";
+import { channelSum } from "./reductions.ts";
 import type { ParameterBuilder } from "./parameters.ts";
 
 /** Variance epsilon, PyTorch's default. */
@@ -52,18 +53,21 @@ export class BatchNorm {
     // per-channel tensors to the full feature-map shape, which dominated a WASM step.
     const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [input, scale, shift, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-      const { mean, variance } = tf.moments(input, [0, 1, 2]) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+      const perValue = scalarConstant(1 / count);
+      const mean = tf.mul(channelSum(input), perValue); // [C]
+      const centred = tf.sub(input, mean) as tf.Tensor4D; // [N, H, W, C]
+      const variance = tf.mul(channelSum(tf.square(centred)), perValue); // biased, [C]
       this.#updateRunningStatistics(mean, variance, count);
 
       const inverseDeviation = tf.rsqrt(tf.add(variance, scalarConstant(BATCH_NORM_EPSILON))); // [C]
-      const normalised = tf.mul(tf.sub(input, mean), inverseDeviation) as tf.Tensor4D; // x̂, [N, H, W, C]
+      const normalised = tf.mul(centred, inverseDeviation) as tf.Tensor4D; // x̂, [N, H, W, C]
       save([normalised, inverseDeviation, scale]);
       const value = tf.add(tf.mul(normalised, scale), shift) as tf.Tensor4D;
 
       const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedNormalised, savedInverse, savedScale] = saved;
-        const shiftGradient = tf.sum(dy, [0, 1, 2]); // Σ dy, [C]
-        const scaleGradient = tf.sum(tf.mul(dy, savedNormalised), [0, 1, 2]); // Σ dy·x̂, [C]
+        const shiftGradient = channelSum(dy as tf.Tensor4D); // Σ dy, [C]
+        const scaleGradient = channelSum(tf.mul(dy, savedNormalised) as tf.Tensor4D); // Σ dy·x̂, [C]
         // dx = γ·rstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)), with M = N·H·W.
         const centred = tf.sub(
           tf.sub(tf.mul(dy, scalarConstant(count)), shiftGradient),

@@ -8,6 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { channelSum } from "./reductions.ts";
 
 /**
  * Computes the filter gradient of a stride-1 convolution with symmetric padding `pad`:
@@ -73,7 +74,7 @@ export function conv2dSame(
       const dx = inputGradient ? convInputGradient(dy4, savedWeights, pad) : tf.zerosLike(savedInput);
       // NOTE: this convolution reduces over N·H·W for few outputs; its speed on WebGPU is unmeasured.
       const weightGradient = convFilterGradient(savedInput, dy4, pad);
-      const biasGradient = tf.sum(dy4, [0, 1, 2]);
+      const biasGradient = channelSum(dy4);
       return [dx, weightGradient, biasGradient];
     };
     return { value, gradFunc };

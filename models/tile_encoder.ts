@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { ModelConfig } from "./config.ts";
 import { BatchNorm } from "./batch_norm.ts";
 import { conv2dSame } from "./conv.ts";
+import { maxPool2x2 } from "./reductions.ts";
 import { ParameterBuilder } from "./parameters.ts";
 
 /** A model part with its own parameters, for benchmarks of single parts. */
@@ -64,12 +65,11 @@ export class TileEncoder {
       // avoids tfjs's Conv2DBackpropFilter kernel (missing on WASM, very slow on CPU). The tiles
       // are data, so the first convolution skips their gradient.
       let h = conv2dSame(tiles, this.#conv1Weight as tf.Tensor4D, this.#conv1Bias as tf.Tensor1D, false);
-      h = tf.relu(this.#norm1.apply(h, training));
-      h = tf.maxPool(h, 2, 2, "valid"); // [N, T/2, T/2, 32]
+      // ReLU and max-pool commute, so the ReLU runs on the pooled map, a quarter of the size.
+      h = tf.relu(maxPool2x2(this.#norm1.apply(h, training))); // [N, T/2, T/2, 32]
 
       h = conv2dSame(h, this.#conv2Weight as tf.Tensor4D, this.#conv2Bias as tf.Tensor1D);
-      h = tf.relu(this.#norm2.apply(h, training));
-      h = tf.maxPool(h, 2, 2, "valid"); // [N, T/4, T/4, 64]
+      h = tf.relu(maxPool2x2(this.#norm2.apply(h, training))); // [N, T/4, T/4, 64]
 
       // Flattening is in H, W, C order (PyTorch flattens C, H, W); only the projection's input order differs.
       const flat = tf.reshape(h, [h.shape[0], this.#flatSize]); // [N, 64·(T/4)²]

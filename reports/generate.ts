@@ -160,6 +160,7 @@ async function writeGroupReport(
   ];
   const path = join(options.outDir, `${group.fileBase}.md`);
   await writeFileAtomic(path, sections.filter((section) => section !== null).join("\n\n") + "\n");
+  await removeStaleFigures(options.outDir, group.fileBase, written);
   options.log(
     `report: wrote ${path} (${verdict.cellsWithin} of ${verdict.cellsTotal} cells within tolerance)`,
   );
@@ -202,4 +203,24 @@ async function loadCost(options: ResolvedReportOptions): Promise<CostInput> {
   const bench = await readBench(path);
   options.log(`report: cost from ${path}`);
   return { path, bench, rows: [] };
+}
+
+/**
+ * Removes the figures an earlier report of the same name wrote and this one did not,
+ * such as the curves of a grid no longer trained, so the folder shows one report only.
+ */
+export async function removeStaleFigures(
+  outDir: string,
+  fileBase: string,
+  written: readonly string[],
+): Promise<void> {
+  const escaped = fileBase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const figure = new RegExp(
+    `^${escaped}-(accuracy\\.svg|curves-\\d+x\\d+\\.svg|reconstruction-\\d+x\\d+-\\d+\\.png)$`,
+  );
+  const keep = new Set(written.map((path) => resolve(path)));
+  for await (const entry of Deno.readDir(outDir)) {
+    const path = resolve(join(outDir, entry.name));
+    if (entry.isFile && figure.test(entry.name) && !keep.has(path)) await Deno.remove(path);
+  }
 }

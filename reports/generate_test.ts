@@ -260,3 +260,27 @@ Deno.test("generateReport rejects an empty runs folder", async () => {
     });
   });
 });
+
+Deno.test("generateReport removes stale figures of the same report", async () => {
+  await withFolders(async (runsDir, outDir) => {
+    await writeStudyRuns(runsDir, published, ["eot-2"], [2], { profile: "quick", dataset: "synthetic" });
+    await Deno.mkdir(outDir, { recursive: true });
+    const stale = join(outDir, "2026-03-01-quick-curves-6x6.svg");
+    const otherReport = join(outDir, "2026-03-01-quick-photos-curves-6x6.svg");
+    await Deno.writeTextFile(stale, "<svg/>");
+    await Deno.writeTextFile(otherReport, "<svg/>");
+
+    const result = await generateReport({
+      runsDir,
+      outDir,
+      benchFolder: outDir,
+      date: DATE,
+      sources: null,
+      log: () => {},
+    });
+
+    await assert.rejects(() => Deno.stat(stale), Deno.errors.NotFound);
+    assert.ok((await Deno.stat(otherReport)).isFile, "another report's figure was removed");
+    for (const figure of result.reports[0].figures) assert.ok((await Deno.stat(figure)).isFile, figure);
+  });
+});

@@ -126,6 +126,8 @@ async function startWasm(reason: string): Promise<BackendSelection> {
   }
   await tf.ready();
 
+  // NOTE: always 1 under Deno: the threaded WASM build starts worker_threads from a bare file
+  // name, which Deno rejects with ERR_WORKER_PATH, so the backend cannot start with threads.
   const threads = getThreadsCount();
   const info: BackendInfo = { name: "wasm", adapter: null, isSoftware: false, threads };
   return { info, message: `backend wasm, ${threads} thread(s) (${reason})` };

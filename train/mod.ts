@@ -16,7 +16,7 @@ export { checkpointTensors, evaluate, formatEpochLine, trainRun, type TrainRunOp
 export { type CheckpointMeta, loadCheckpoint, loadRunModel, saveCheckpoint } from "./checkpoint.ts";
 export { AccuracyTally } from "./accuracy.ts";
 export { type DataChoice, planRuns, type RunJob } from "./plan.ts";
-export { type Profile, PROFILES, trainingForGrid } from "./profiles.ts";
+export { type Profile, PROFILES, trainingFor } from "./profiles.ts";
 export {
   isRunFinished,
   prepareRunDirectory,

@@ -7,6 +7,7 @@
 import { basename, join, resolve } from "node:path";
 import { type ModelConfig, modelConfig, runName } from "../models/config.ts";
 import { type ProfileName, type RunConfig, runDirectoryName, type TrainingOptions } from "./records.ts";
+import { SYNTHETIC_GENERATOR } from "../data/synthetic.ts";
 import { identityDifferences } from "./run_directory.ts";
 
 /** Where a run's images come from. */
@@ -48,8 +49,8 @@ export interface PlanOptions {
   /** Seeds, one run per seed. */
   seeds: readonly number[];
   profile: ProfileName;
-  /** Training options of a P×P grid. */
-  training: (grid: number) => TrainingOptions;
+  /** Training options of a model configuration (its grid and architecture). */
+  training: (model: ModelConfig) => TrainingOptions;
   modelOverrides: ModelOverrides;
   data: DataChoice;
   runsDir: string;
@@ -83,7 +84,7 @@ export function planRuns(options: PlanOptions): RunJob[] {
           seed,
           profile: options.profile,
           model,
-          training: options.training(grid),
+          training: options.training(model),
           data: options.data,
           runName: name,
           runDir: join(options.runsDir, runDirectoryName(name, seed)),
@@ -111,7 +112,13 @@ export function plannedDifferences(stored: RunConfig, job: RunJob): string[] {
   const planned: RunConfig = {
     ...stored,
     ...jobSettings(job),
-    dataset: { ...stored.dataset, name: job.data.name, kind: job.data.kind, root: job.data.root },
+    dataset: {
+      ...stored.dataset,
+      name: job.data.name,
+      kind: job.data.kind,
+      root: job.data.root,
+      generator: job.data.kind === "synthetic" ? SYNTHETIC_GENERATOR : undefined,
+    },
   };
   return identityDifferences(stored, planned);
 }

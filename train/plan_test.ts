@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { modelConfig, parameterCount } from "../models/config.ts";
+import { SYNTHETIC_GENERATOR } from "../data/synthetic.ts";
+import { storedConfig } from "./_test_runs.ts";
+import { modelConfig } from "../models/config.ts";
 import { type DataChoice, plannedDifferences, planRuns } from "./plan.ts";
 import { PROFILES } from "./profiles.ts";
-import type { RunConfig } from "./records.ts";
 
 const data: DataChoice = {
   kind: "synthetic",
@@ -22,21 +23,6 @@ function plan(epochs = 2) {
     data,
     runsDir: "/runs",
   });
-}
-
-function storedConfig(job: ReturnType<typeof plan>[number]): RunConfig {
-  return {
-    runName: job.runName,
-    modelId: job.modelId,
-    seed: job.seed,
-    profile: job.profile,
-    model: job.model,
-    training: job.training,
-    dataset: { name: "synthetic", kind: "synthetic", root: null, trainImages: 8, testImages: 4, skipped: [] },
-    backend: { name: "wasm", adapter: null, isSoftware: false, threads: 1 },
-    versions: { deno: "2.9.6", tfjs: "4.22.0", commit: null },
-    parameterCount: parameterCount(job.model),
-  };
 }
 
 Deno.test("planRuns orders runs by model, grid and seed", () => {
@@ -65,4 +51,12 @@ Deno.test("plannedDifferences names changed hyperparameters of a finished run", 
 
   const edited = { ...storedConfig(stored), training: { ...stored.training, learningRate: 0.001 } };
   assert.deepEqual(plannedDifferences(edited, stored), ["training.learningRate: 0.001 → 0.0003"]);
+});
+
+Deno.test("plannedDifferences flags a run made with another version of the built-in images", () => {
+  const [job] = plan();
+  const stored = storedConfig(job);
+  const older = { ...stored, dataset: { ...stored.dataset, generator: undefined } };
+
+  assert.deepEqual(plannedDifferences(older, job), [`dataset.generator: null → ${SYNTHETIC_GENERATOR}`]);
 });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Architecture } from "../models/config.ts";
 import type { ProfileName, TrainingOptions } from "./records.ts";
 
 /** Profile names in order of scale. */
@@ -22,12 +23,16 @@ export interface Profile {
    * and `training.testImages` on those grids unless a flag sets them.
    */
   imagesByGrid?: Readonly<Record<number, { trainImages: number; testImages: number }>>;
+  /** Options by architecture, replacing those above (and the per-grid image counts) unless a flag sets them. */
+  byArchitecture?: Readonly<Partial<Record<Architecture, Partial<TrainingOptions>>>>;
 }
 
-/** Returns the profile's training options for a P×P grid, with its per-grid image counts. */
-export function trainingForGrid(profile: Profile, grid: number): TrainingOptions {
-  const images = profile.imagesByGrid?.[grid];
-  return images ? { ...profile.training, ...images } : { ...profile.training };
+/**
+ * Returns the profile's training options for a P×P grid and an architecture: its
+ * defaults, then the grid's image counts, then the architecture's options.
+ */
+export function trainingFor(profile: Profile, grid: number, architecture: Architecture): TrainingOptions {
+  return { ...profile.training, ...profile.imagesByGrid?.[grid], ...profile.byArchitecture?.[architecture] };
 }
 
 const ADAM = { learningRate: 3e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
@@ -43,16 +48,22 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   quick: {
     name: "quick",
     purpose: "a reduced scale that trains all 35 configurations in about an hour on a 2-core CPU",
-    // Sized by measured WASM step times on a 2-core x86-64 machine: a TRM-12 puzzle costs
-    // about 13× more on 6×6 than on 2×2, so larger grids get fewer images. Only 2×2 and
-    // 3×3 get enough to learn; the larger grids check the pipeline.
-    training: { ...ADAM, learningRate: 1e-3, epochs: 2, batchSize: 16, trainImages: 256, testImages: 128 },
-    synthetic: { trainImages: 256, testImages: 128 },
+    // Sized by measured WASM step times at batch 16 on a 2-core x86-64 machine (bench/RESULTS.md):
+    // summed over the 7 models, a batch costs about 14 s on 2×2 and 20 s on 3×3, and about 2×,
+    // 3× and 4× the 3×3 cost on 4×4 to 6×6; the TRMs take 80% of it. 2×2 and 3×3 get 24 and 32
+    // batches per epoch; the larger grids get one, enough to check the pipeline, not to learn.
+    // EOTs train 4 epochs: at 2 epochs EOT-6 to EOT-12 were still at the chance level. The
+    // study's learning rate, 3e-4, suits both: at 1e-3 EOT-8 and EOT-12 on 2×2 stayed at chance
+    // after 96 steps (85% and 69% test at 3e-4), and TRM-8 on 3×3, which takes s Adam steps on
+    // each batch, fitted its batches (26% test after 32 batches, 30% at 3e-4).
+    training: { ...ADAM, epochs: 2, batchSize: 16, trainImages: 384, testImages: 128 },
+    byArchitecture: { eot: { epochs: 4 } },
+    synthetic: { trainImages: 512, testImages: 128 },
     imagesByGrid: {
-      2: { trainImages: 256, testImages: 128 },
-      3: { trainImages: 192, testImages: 96 },
-      4: { trainImages: 64, testImages: 64 },
-      5: { trainImages: 32, testImages: 32 },
+      2: { trainImages: 384, testImages: 128 },
+      3: { trainImages: 512, testImages: 96 },
+      4: { trainImages: 16, testImages: 16 },
+      5: { trainImages: 16, testImages: 16 },
       6: { trainImages: 16, testImages: 16 },
     },
   },

@@ -44,6 +44,11 @@ export interface DatasetInfo {
   testImages: number;
   /** Files that could not be decoded and were skipped, relative to `root`. */
   skipped: string[];
+  /**
+   * Version of the built-in set's image generator, absent for folders. Runs made with
+   * other images count as another configuration.
+   */
+  generator?: number;
 }
 
 /** The compute backend a run used, as detected at start. */

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { CHECKPOINT_FILE, PREVIOUS_CHECKPOINT_FILE } from "./checkpoint.ts";
 import type { EpochRecord, RunConfig } from "./records.ts";
 
 /** File names inside a run directory. */
@@ -18,7 +19,7 @@ export const METRICS_FILE = "metrics.json";
  * out, so a run can be resumed after an upgrade or on another machine.
  */
 export function runIdentity(config: RunConfig): Record<string, unknown> {
-  const { name, kind, root, trainImages, testImages } = config.dataset;
+  const { name, kind, root, trainImages, testImages, generator } = config.dataset;
   return {
     runName: config.runName,
     modelId: config.modelId,
@@ -26,7 +27,7 @@ export function runIdentity(config: RunConfig): Record<string, unknown> {
     profile: config.profile,
     model: config.model,
     training: config.training,
-    dataset: { name, kind, root, trainImages, testImages },
+    dataset: { name, kind, root, trainImages, testImages, generator: generator ?? null },
   };
 }
 
@@ -78,14 +79,51 @@ export async function readRunConfig(runDir: string): Promise<RunConfig | null> {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
+  let config: unknown;
   try {
-    return JSON.parse(text) as RunConfig;
+    config = JSON.parse(text);
   } catch (error) {
+    const reason = (error as Error).message.replace(/\s+/g, " ");
     throw new SyntaxError(
-      `Run configuration ${path} is not valid JSON (${
-        (error as Error).message
-      }); delete the run directory to start it again`,
+      `Run configuration ${path} is not valid JSON (${reason}); delete the run directory to start it again`,
     );
+  }
+  const missing = missingConfigField(config);
+  if (missing) {
+    throw new TypeError(
+      `Run configuration ${path} has no ${missing}; delete the run directory to start it again`,
+    );
+  }
+  return config as RunConfig;
+}
+
+/** Names the first field that `config.json` needs and `config` lacks, or returns null. */
+function missingConfigField(config: unknown): string | null {
+  const object = (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value);
+  if (!object(config)) return "top-level object";
+  const { runName, model, training, dataset } = config as Record<string, unknown>;
+  if (typeof runName !== "string") return "string field runName";
+  if (!object(model)) return "object field model";
+  if (!object(training) || typeof (training as Record<string, unknown>).epochs !== "number") {
+    return "number field training.epochs";
+  }
+  if (!object(dataset)) return "object field dataset";
+  return null;
+}
+
+/**
+ * Returns whether a run directory holds anything training produced: an epoch record or a
+ * checkpoint. A directory with only `config.json` lost nothing when its run failed to start.
+ */
+export async function hasTrainingState(runDir: string): Promise<boolean> {
+  for (const file of [CHECKPOINT_FILE, PREVIOUS_CHECKPOINT_FILE]) {
+    if (await Deno.stat(join(runDir, file)).then(() => true, () => false)) return true;
+  }
+  try {
+    return (await readEpochRecords(runDir)).length > 0;
+  } catch {
+    // Unreadable records still came from training.
+    return true;
   }
 }
 
@@ -124,6 +162,11 @@ export async function prepareRunDirectory(runDir: string, config: RunConfig): Pr
   const existing = await readRunConfig(runDir);
   if (existing) {
     const differences = identityDifferences(existing, config);
+    // A run that failed before its first epoch left only its configuration, which is replaced.
+    if (differences.length > 0 && !(await hasTrainingState(runDir))) {
+      await writeJsonAtomic(join(runDir, CONFIG_FILE), config);
+      return;
+    }
     if (differences.length > 0) {
       throw new Error(
         `Run directory ${runDir} contains another configuration (${differences.join("; ")}); ` +

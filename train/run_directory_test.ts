@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { modelConfig } from "../models/config.ts";
 import { PROFILES } from "./profiles.ts";
-import type { RunConfig } from "./records.ts";
+import type { EpochRecord, RunConfig } from "./records.ts";
 import {
   CONFIG_FILE,
   identityDigest,
@@ -41,6 +41,7 @@ Deno.test("prepareRunDirectory rejects a directory of another configuration", as
   const runDir = join(await Deno.makeTempDir(), "run");
   try {
     await prepareRunDirectory(runDir, runConfig());
+    await writeEpochRecords(runDir, [{ epoch: 1 } as EpochRecord]);
     const before = await Deno.readTextFile(join(runDir, CONFIG_FILE));
 
     await assert.rejects(
@@ -55,6 +56,33 @@ Deno.test("prepareRunDirectory rejects a directory of another configuration", as
     );
   } finally {
     await Deno.remove(join(runDir, ".."), { recursive: true });
+  }
+});
+
+Deno.test("prepareRunDirectory replaces a config without training", async () => {
+  const runDir = join(await Deno.makeTempDir(), "run");
+  try {
+    await prepareRunDirectory(runDir, runConfig());
+
+    await prepareRunDirectory(runDir, runConfig({ seed: 1 }));
+
+    assert.equal((await readRunConfig(runDir))!.seed, 1);
+  } finally {
+    await Deno.remove(join(runDir, ".."), { recursive: true });
+  }
+});
+
+Deno.test("readRunConfig names a config without its fields", async () => {
+  const runDir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(join(runDir, CONFIG_FILE), "{}");
+    await assert.rejects(
+      () => readRunConfig(runDir),
+      (error: Error) =>
+        error.message.includes(join(runDir, CONFIG_FILE)) && error.message.includes("runName"),
+    );
+  } finally {
+    await Deno.remove(runDir, { recursive: true });
   }
 });
 
