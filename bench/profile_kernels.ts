@@ -58,7 +58,7 @@ export function formatGroups(groups: readonly KernelGroup[], top: number): strin
   ).join("\n");
 }
 
-/** The bench case named `name` on a grid and batch size, as the suite defines it. */
+/** Returns the suite's bench case named `name` on a grid and batch size. */
 export function profiledCase(name: string, grid: number, batchSize: number): BenchCase {
   const found = benchCases({ batchSize, grids: [grid], cases: [] }).find((benchCase) =>
     benchCase.name === name

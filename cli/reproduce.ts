@@ -118,7 +118,7 @@ async function trainJobInChild(trainJob: TrainJob): Promise<boolean> {
   return status.success;
 }
 
-/** Where a planned run stands in its directory. */
+/** The state of a planned run's directory. */
 type RunState =
   | { kind: "new" }
   | { kind: "partial"; epochsDone: number }
@@ -127,7 +127,7 @@ type RunState =
 
 /**
  * Reads a run directory and tells whether the run is new, partly trained, finished, or
- * blocked by another configuration or an unreadable file. A directory that holds only the
+ * blocked by another configuration or an unreadable file. A directory that contains only the
  * configuration of a run that failed before its first epoch counts as new: nothing is lost
  * when it is replaced.
  */

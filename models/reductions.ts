@@ -11,10 +11,10 @@ import { cachedConstant } from "./constants.ts";
  * Sums a feature map `[N, H, W, C]` over N, H and W, returning `[C]`.
  *
  * The sum is a product with a column of ones, `xᵀ·1`. WASM reduces over leading axes by
- * transposing the whole map first, and its matrix product repacks a new right-hand
- * operand on every call; for a fresh `[800, 16, 16, 32]` map `tf.sum` took 91 ms, `1ᵀ·x`
- * 106 ms and `xᵀ·1` 20 ms. The order of additions differs from `tf.sum`, so results can
- * differ in the last bits.
+ * transposing the whole map first. Its matrix product also repacks a new right-hand
+ * operand on every call, so `1ᵀ·x` is slow too. For a fresh `[800, 16, 16, 32]` map,
+ * `tf.sum` took 91 ms, `1ᵀ·x` 106 ms and `xᵀ·1` 20 ms. The order of additions differs
+ * from `tf.sum`, so results can differ in the last bits.
  */
 export function channelSum(x: tf.Tensor4D): tf.Tensor1D {
   const channels = x.shape[3];
@@ -30,8 +30,8 @@ export function channelSum(x: tf.Tensor4D): tf.Tensor1D {
  * The gradient goes to every position that equals its window's maximum: the mask is
  * the input compared with the nearest-neighbour upsampled output. tfjs's MaxPoolGrad
  * took 356 ms on WASM for `[800, 16, 16, 32]`, this 187 ms. Only exact ties in a window
- * differ from tfjs, which sends the gradient to one of them; after a ReLU such ties are
- * zeros, whose gradient the ReLU drops anyway.
+ * differ from tfjs, which sends the gradient to one of them. After a ReLU such ties are
+ * zeros, and the ReLU drops their gradient anyway.
  */
 export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   const pool = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -38,8 +38,8 @@ Deno.test("maxPool2x2 matches tfjs value and gradient", () => {
 });
 
 /**
- * The tile encoder written with tfjs's own kernels and gradients (conv2d, moments,
- * ReLU then maxPool), reading the weights of `encoder`. It is the encoder before the
+ * Computes the tile encoder with tfjs's own kernels and gradients (conv2d, moments,
+ * ReLU then maxPool), reading the weights in `weights`. It is the encoder before the
  * step was optimised, kept as the reference for numerics.
  */
 function referenceEncoder(weights: ReadonlyMap<string, tf.Variable>, tiles: tf.Tensor4D): tf.Tensor2D {
@@ -96,7 +96,7 @@ Deno.test("tile encoder matches tfjs kernels to 1e-4", () => {
   for (const [name, variable] of encoder.trainable) {
     const difference = maxDifference(optimised.grads[variable.name], reference.grads[variable.name]);
     // A conv bias before batch norm has a true gradient of zero, so only rounding noise is left
-    // to compare; that noise must stay below a millionth of the largest gradient.
+    // to compare. That noise must stay below a millionth of the largest gradient.
     const tolerance = Math.max(1e-4 * scales.get(name)!, 1e-6 * largest);
     assert.ok(
       difference <= tolerance,

@@ -79,7 +79,7 @@ Deno.test("loadRuns names a config.json without a model grid", async () => {
 
     await assert.rejects(() => loadRuns(runsDir), {
       name: "SyntaxError",
-      message: /has no string field profile/,
+      message: /config\.json has no string field runName/,
     });
   } finally {
     await Deno.remove(runsDir, { recursive: true });

@@ -90,7 +90,7 @@ export async function readRunConfig(runDir: string): Promise<RunConfig | null> {
   }
   const missing = missingConfigField(config);
   if (missing) {
-    throw new TypeError(
+    throw new SyntaxError(
       `Run configuration ${path} has no ${missing}; delete the run directory to start it again`,
     );
   }
@@ -112,7 +112,7 @@ function missingConfigField(config: unknown): string | null {
 }
 
 /**
- * Returns whether a run directory holds anything training produced: an epoch record or a
+ * Returns whether a run directory contains anything training produced: an epoch record or a
  * checkpoint. A directory with only `config.json` lost nothing when its run failed to start.
  */
 export async function hasTrainingState(runDir: string): Promise<boolean> {

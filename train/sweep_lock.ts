@@ -1,7 +1,7 @@
 /**
  * A lock file that keeps two sweeps out of one runs folder. Two sweeps training the
- * same run would write the same checkpoint and metrics in turn; the lock makes the
- * second one stop at the start with a message instead.
+ * same run would write the same checkpoint and metrics in turn. With the lock, the
+ * second sweep stops at its start with a message instead.
  *
  * @module
  */
