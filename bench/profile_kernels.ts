@@ -130,15 +130,13 @@ async function main(args: string[]): Promise<void> {
       inputShapes: kernel.inputShapes,
       kernelTimeMs: Number(kernel.kernelTimeMs),
     }));
-    const total = groupKernels(calls, (call) => call.name).reduce(
-      (sum, group) => sum + group.milliseconds,
-      0,
-    );
+    const byKernel = groupKernels(calls, (call) => call.name);
+    const total = byKernel.reduce((sum, group) => sum + group.milliseconds, 0);
     console.log(
       `${calls.length} kernel calls, ${total.toFixed(0)} ms of kernel time, ${wall.toFixed(0)} ms wall ` +
         "(profiling adds time of its own)\n\nby kernel:",
     );
-    console.log(formatGroups(groupKernels(calls, (call) => call.name), top));
+    console.log(formatGroups(byKernel, top));
     console.log("\nby kernel and input shapes:");
     console.log(
       formatGroups(groupKernels(calls, (call) => `${call.name} ${JSON.stringify(call.inputShapes)}`), top),

@@ -126,8 +126,8 @@ type RunState =
   | { kind: "blocked"; reason: string };
 
 /**
- * Reads a run directory and tells whether the run is new, partly trained, finished, or
- * blocked by another configuration or an unreadable file. A directory that contains only the
+ * Returns the state of a planned run: new, partly trained, finished, or blocked by another
+ * configuration or an unreadable file. A directory that contains only the
  * configuration of a run that failed before its first epoch counts as new: nothing is lost
  * when it is replaced.
  */
@@ -262,6 +262,7 @@ async function main(argv: string[]): Promise<number> {
 async function runSweep(jobs: RunJob[], args: ReproduceArgs): Promise<number> {
   const cacheDir = join(resolve(args.runsDir), ".cache");
   const failed: string[] = [];
+  const blocked = new Set<string>();
   const started = performance.now();
   for (const [index, job] of jobs.entries()) {
     const label = `[${index + 1}/${jobs.length}] ${job.runName} seed ${job.seed}`;
@@ -269,6 +270,7 @@ async function runSweep(jobs: RunJob[], args: ReproduceArgs): Promise<number> {
     if (state.kind === "blocked") {
       console.error(`${label}: error: ${state.reason}`);
       failed.push(job.runDir);
+      blocked.add(job.runDir);
       continue;
     }
     if (state.kind === "finished") {
@@ -281,11 +283,12 @@ async function runSweep(jobs: RunJob[], args: ReproduceArgs): Promise<number> {
   }
   console.log(`sweep took ${formatDuration((performance.now() - started) / 1000)}`);
 
-  // A blocked run's records belong to another configuration, so the table leaves it empty.
+  // A blocked run's records belong to another configuration or cannot be read, so the table
+  // leaves it empty. A run that failed while training still shows its finished epochs.
   const results = await Promise.all(
     jobs.map(async (job) => ({
       job,
-      records: failed.includes(job.runDir) ? [] : await readEpochRecords(job.runDir).catch(() => []),
+      records: blocked.has(job.runDir) ? [] : await readEpochRecords(job.runDir).catch(() => []),
     })),
   );
   console.log(formatResultTable(results));

@@ -29,9 +29,18 @@ async function writeRun(runDir: string, epochs: number, recorded: number): Promi
   if (recorded > 0) await writeEpochRecords(runDir, records);
 }
 
-Deno.test("runState tells new, partial and finished runs apart", async () => {
+/** Runs `body` with a fresh runs folder, removed afterwards. */
+async function withRunsDir(body: (runsDir: string) => Promise<void>): Promise<void> {
   const runsDir = await Deno.makeTempDir();
   try {
+    await body(runsDir);
+  } finally {
+    await Deno.remove(runsDir, { recursive: true });
+  }
+}
+
+Deno.test("runState separates new, partial and finished runs", async () => {
+  await withRunsDir(async (runsDir) => {
     const planned = job(runsDir);
     assert.deepEqual(await runState(planned), { kind: "new" });
 
@@ -40,14 +49,11 @@ Deno.test("runState tells new, partial and finished runs apart", async () => {
 
     await writeRun(planned.runDir, 2, 2);
     assert.deepEqual(await runState(planned), { kind: "finished" });
-  } finally {
-    await Deno.remove(runsDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("runState blocks a trained run of another configuration", async () => {
-  const runsDir = await Deno.makeTempDir();
-  try {
+  await withRunsDir(async (runsDir) => {
     const planned = job(runsDir, 3);
     await writeRun(planned.runDir, 2, 2);
 
@@ -55,26 +61,20 @@ Deno.test("runState blocks a trained run of another configuration", async () => 
 
     assert.equal(state.kind, "blocked");
     assert.match((state as { reason: string }).reason, /training\.epochs: 2 → 3/);
-  } finally {
-    await Deno.remove(runsDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("runState takes an untrained run of another configuration as new", async () => {
-  const runsDir = await Deno.makeTempDir();
-  try {
+  await withRunsDir(async (runsDir) => {
     const planned = job(runsDir, 3);
     await writeRun(planned.runDir, 2, 0);
 
     assert.deepEqual(await runState(planned), { kind: "new" });
-  } finally {
-    await Deno.remove(runsDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("runState blocks a run with a damaged config", async () => {
-  const runsDir = await Deno.makeTempDir();
-  try {
+  await withRunsDir(async (runsDir) => {
     const planned = job(runsDir);
     await Deno.mkdir(planned.runDir, { recursive: true });
     await Deno.writeTextFile(join(planned.runDir, CONFIG_FILE), "{}");
@@ -83,9 +83,7 @@ Deno.test("runState blocks a run with a damaged config", async () => {
 
     assert.equal(state.kind, "blocked");
     assert.match((state as { reason: string }).reason, /config\.json has no string field runName/);
-  } finally {
-    await Deno.remove(runsDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("plural counts one run and several runs", () => {

@@ -85,7 +85,7 @@ if [ ! -d "$DENO_DIR/npm/registry.npmjs.org" ] && [ -f "$pack/npm_registry.tar.x
 fi
 
 # Deno's WebGPU (wgpu) reaches an NVIDIA GPU through the Vulkan loader, and NVIDIA's
-# Vulkan driver needs libGLdispatch; use the packed copies where the system has none.
+# Vulkan driver needs libGLdispatch. The packed copies serve where the system has none.
 for library in libvulkan.so.1 libGLdispatch.so.0; do
   if ! ldconfig -p 2>/dev/null | grep -q "$library" && [ -f "$pack/lib/$library/$library" ]; then
     export LD_LIBRARY_PATH=$PWD/$pack/lib/$library${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Packs into gpu/pack/ what gpu/check.sh needs on a machine without network: the Deno
-# binary (xz), the npm packages that the GPU check and the benchmark suite import (xz tar
-# of node_modules/ paths), and the npm registry metadata of every locked package, with which
+# Packs into gpu/pack/ what gpu/check.sh needs on a machine without network. That is the
+# Deno binary (xz), the npm packages that the GPU check and the benchmark suite import (xz
+# tar of node_modules/ paths), and the npm registry metadata of every locked package, so
 # Deno starts offline without trying to download it. Run it in the project root's checkout
 # on a Linux x86-64 machine with Deno and the npm registry:
 #

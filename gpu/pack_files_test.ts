@@ -36,7 +36,7 @@ Deno.test("importedPackages rejects a dependency missing from the graph", () => 
 });
 
 Deno.test("isPackedFile keeps code and declarations but not maps or sources", () => {
-  const kept = [
+  const packed = [
     "package.json",
     "dist/tf-core.node.js",
     "dist/ops/add.d.ts",
@@ -51,6 +51,6 @@ Deno.test("isPackedFile keeps code and declarations but not maps or sources", ()
     "src/ops/add.ts",
     "dist/miniprogram/index.js",
   ];
-  for (const path of kept) assert.equal(isPackedFile(path), true, path);
+  for (const path of packed) assert.equal(isPackedFile(path), true, path);
   for (const path of dropped) assert.equal(isPackedFile(path), false, path);
 });

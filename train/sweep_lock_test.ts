@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { acquireSweepLock, LOCK_FILE } from "./sweep_lock.ts";
 
 const alive = () => true;
-const gone = () => false;
+const ended = () => false;
 
 Deno.test("acquireSweepLock rejects a second sweep", async () => {
   const runsDir = join(await Deno.makeTempDir(), "runs");
@@ -21,7 +21,7 @@ Deno.test("acquireSweepLock takes over an ended sweep's lock", async () => {
   const path = join(runsDir, LOCK_FILE);
   await Deno.writeTextFile(path, JSON.stringify({ pid: 99999999, hostname: Deno.hostname(), started: "x" }));
 
-  const lock = acquireSweepLock(runsDir, gone);
+  const lock = acquireSweepLock(runsDir, ended);
 
   assert.equal(JSON.parse(await Deno.readTextFile(path)).pid, Deno.pid);
   assert.equal(lock.tookOverFrom, 99999999);
@@ -47,6 +47,6 @@ Deno.test("acquireSweepLock rejects another machine's lock", async () => {
     JSON.stringify({ pid: 1, hostname: "elsewhere", started: "2026-12-04T00:00:00Z" }),
   );
 
-  assert.throws(() => acquireSweepLock(runsDir, gone), /pid 1 on elsewhere.*delete/);
+  assert.throws(() => acquireSweepLock(runsDir, ended), /pid 1 on elsewhere.*delete/);
   await Deno.remove(runsDir, { recursive: true });
 });
