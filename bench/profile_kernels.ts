@@ -19,6 +19,20 @@ import { createWorkload } from "./workloads.ts";
 const USAGE = 'Usage: deno task bench:profile [--case "eot-2 step"] [--grid 5] [--batch 32] ' +
   "[--backend wasm] [--top 25]";
 
+const HELP = `${USAGE}
+
+Runs one step of a benchmark case under tf.profile and prints its kernel time, summed by
+kernel and by kernel and input shapes, largest first.
+
+Options:
+  --case NAME     a case of the suite: "eot-L step", "trm-s macro-step", "trm-s batch",
+                  "tile encoder" or "encoder block" (default "eot-2 step")
+  --grid P        grid size (default 5)
+  --batch N       puzzles per batch (default 32)
+  --backend NAME  ${BACKEND_CHOICES.join(", ")} (default wasm)
+  --top N         rows per table (default 25)
+  --help          print this help`;
+
 /** One kernel call as `tf.profile` reports it. */
 export interface KernelCall {
   name: string;
@@ -89,10 +103,15 @@ async function main(args: string[]): Promise<void> {
       batch: { type: "string", default: "32" },
       backend: { type: "string", default: "wasm" },
       top: { type: "string", default: "25" },
+      help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
     allowPositionals: false,
   });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
   if (!(BACKEND_CHOICES as readonly string[]).includes(values.backend)) {
     throw new RangeError(
       `Invalid --backend "${values.backend}": expected ${BACKEND_CHOICES.join(", ")}\n${USAGE}`,

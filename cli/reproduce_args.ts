@@ -89,7 +89,8 @@ function integer(
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`Invalid --${flag} "${text}": expected an integer from ${min} to ${max}`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`Invalid --${flag} "${text}": expected an integer ${range}`);
   }
   return value;
 }
@@ -160,11 +161,15 @@ export function parseReproduceArgs(argv: string[]): ReproduceArgs {
     });
   } catch (error) {
     // node:util's messages can run over several lines, and the first names the problem. It calls a
-    // value that starts with a dash, or a flag followed by another flag, "ambiguous".
+    // value that starts with a dash, or a flag followed by another flag, "ambiguous", and a flag
+    // at the end of the line "argument missing".
     const message = (error as Error).message.split("\n")[0].replace(/\.$/, "");
-    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
-    if (ambiguous) {
-      const flag = ambiguous[1];
+    const missing = /^Option '(--[\w-]+)[^']*' argument (is ambiguous|missing)/.exec(message);
+    if (missing) {
+      const flag = missing[1];
+      if (missing[2] === "missing") {
+        throw new UsageError(`Missing value for ${flag}; run with --help for the list of options`);
+      }
       throw new UsageError(
         `Missing value for ${flag}: the next argument starts with a dash; write ${flag}=VALUE ` +
           `for a value that starts with one`,

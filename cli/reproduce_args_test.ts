@@ -49,6 +49,8 @@ Deno.test("parseReproduceArgs rejects bad flags and values with the flag named",
     [["--tile-size", "18"], /--tile-size "18"/],
     [["--heads", "3"], /--heads "3".*128/],
     [["--lr", "-1"], /Missing value for --lr.*--lr=VALUE/],
+    [["--lr"], /^Missing value for --lr; run with --help/],
+    [["--epochs", "1.5"], /--epochs "1\.5": expected an integer of at least 1$/],
     [["--frobnicate"], /frobnicate.*--help/],
   ];
   for (const [argv, message] of cases) {
